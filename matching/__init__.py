@@ -1,0 +1,1 @@
+"""Matches: retrieval, knock-outs, scoring, explanations and the Matcher facade."""

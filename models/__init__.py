@@ -1,0 +1,1 @@
+"""Ranking models: training, evaluation, fairness audit, artifacts with model cards, registry."""
