@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from features.errors import WerkmatchError
+from service.cli._about import VersionAction
 from service.settings import get_settings
 
 __all__ = ["build_parser", "main"]
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="werkmatch", description="Explained job matching for Dutch municipalities."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in _COMMAND_MODULES:
         try:

@@ -23,7 +23,8 @@ REMOVE_DUST = ESCO + "skill/329d7233-7231-4082-8ca4-0b5e295785aa"
 STEM_CELLS = ESCO + "skill/7b85473a-d609-4da4-92b7-a66cfaa86302"
 DATA_SCIENCE = ESCO + "skill/edebd83d-35f6-4ed5-a940-6c203d178c01"  # in v1.2.0 relations only
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = Path("/work/shared/data")
+# CI clones the repo with ../shared beside it, as on a developer machine.
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
