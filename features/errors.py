@@ -4,7 +4,7 @@
 
     WerkmatchError                      anything werkmatch itself refuses
     ├── InvalidRecordError(ValueError)  a record breaks a rule; names the record, field and reason
-    ├── UnusableFileError(ValueError)   an import file cannot be read at all (wrong format, no header)
+    ├── UnusableFileError(ValueError)   an import file cannot be read at all (format, header)
     ├── UnknownEntityError(LookupError) an id, URI or postcode that is not known
     └── ArtifactError(OSError)          a stored model or data file is missing, changed or too new
 

@@ -64,7 +64,8 @@ def _squash(text: str) -> str:
 
 def _enum_parser(enum: type[E], aliases: Mapping[str, str] | None = None) -> Callable[[Any], Any]:
     """A before-validator accepting values case-insensitively and via Dutch aliases."""
-    lookup = {_squash(m.value): m.value for m in enum}
+    lookup = {m.value: m.value for m in enum}
+    lookup.update({_squash(m.value): m.value for m in enum})
     lookup.update({_squash(k): v for k, v in (aliases or {}).items()})
     allowed = ", ".join(m.value for m in enum)
 
@@ -73,7 +74,7 @@ def _enum_parser(enum: type[E], aliases: Mapping[str, str] | None = None) -> Cal
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of: {allowed}")
-        found = lookup.get(_squash(value))
+        found = lookup.get(value) or lookup.get(_squash(value))
         if found is None:
             raise ValueError(f"{value!r} is not a known value; use one of: {allowed}")
         return found
@@ -88,15 +89,17 @@ _EDUCATION_ALIASES = {
     "university": "wo", "universiteit": "wo", "bachelor hbo": "hbo",
 }  # fmt: skip
 _TRANSPORT_ALIASES = {
-    "lopen": "walk", "te voet": "walk", "fiets": "bike", "bicycle": "bike", "ov": "public_transport",
-    "openbaar vervoer": "public_transport", "pt": "public_transport", "auto": "car",
+    "lopen": "walk", "te voet": "walk", "fiets": "bike", "bicycle": "bike",
+    "ov": "public_transport", "openbaar vervoer": "public_transport", "pt": "public_transport",
+    "auto": "car",
     "brommer": "moped", "scooter": "moped", "snorfiets": "moped",
 }  # fmt: skip
 _PLACEMENT_ALIASES = {
     "regulier": "regular", "afspraakbaan": "wage_subsidy", "loonkostensubsidie": "wage_subsidy",
     "werkervaringsplek": "work_experience", "leerwerkplek": "learn_work",
-    "praktijkleren": "learn_work", "participatiebaan": "participation", "basisbaan": "participation",
-    "beschut werk": "sheltered", "nieuw beschut werk": "sheltered", "vrijwilligerswerk": "volunteer",
+    "praktijkleren": "learn_work", "participatiebaan": "participation",
+    "basisbaan": "participation", "beschut werk": "sheltered", "nieuw beschut werk": "sheltered",
+    "vrijwilligerswerk": "volunteer",
 }  # fmt: skip
 _LANGUAGE_LEVEL_ALIASES = {"moedertaal": "native", "nt": "native", "mother tongue": "native"}
 _STATUS_ALIASES = {
@@ -106,16 +109,21 @@ _STATUS_ALIASES = {
 }  # fmt: skip
 _GENDER_ALIASES = {"v": "female", "vrouw": "female", "m": "male", "man": "male", "x": "other"}
 
-Education = Annotated[EducationLevel, BeforeValidator(_enum_parser(EducationLevel, _EDUCATION_ALIASES))]
-Transport = Annotated[TransportMode, BeforeValidator(_enum_parser(TransportMode, _TRANSPORT_ALIASES))]
-Placement = Annotated[PlacementType, BeforeValidator(_enum_parser(PlacementType, _PLACEMENT_ALIASES))]
-Level = Annotated[LanguageLevel, BeforeValidator(_enum_parser(LanguageLevel, _LANGUAGE_LEVEL_ALIASES))]
-Status = Annotated[OutcomeStatus, BeforeValidator(_enum_parser(OutcomeStatus, _STATUS_ALIASES))]
-SectorName = Annotated[Sector, BeforeValidator(_enum_parser(Sector))]
-Demand = Annotated[PhysicalDemand, BeforeValidator(_enum_parser(PhysicalDemand))]
-RestrictionName = Annotated[Restriction, BeforeValidator(_enum_parser(Restriction))]
-BarrierName = Annotated[Barrier, BeforeValidator(_enum_parser(Barrier))]
-GenderName = Annotated[Gender, BeforeValidator(_enum_parser(Gender, _GENDER_ALIASES))]
+
+def _parsed(enum: type[E], aliases: Mapping[str, str] | None = None) -> BeforeValidator:
+    return BeforeValidator(_enum_parser(enum, aliases))
+
+
+Education = Annotated[EducationLevel, _parsed(EducationLevel, _EDUCATION_ALIASES)]
+Transport = Annotated[TransportMode, _parsed(TransportMode, _TRANSPORT_ALIASES)]
+Placement = Annotated[PlacementType, _parsed(PlacementType, _PLACEMENT_ALIASES)]
+Level = Annotated[LanguageLevel, _parsed(LanguageLevel, _LANGUAGE_LEVEL_ALIASES)]
+Status = Annotated[OutcomeStatus, _parsed(OutcomeStatus, _STATUS_ALIASES)]
+SectorName = Annotated[Sector, _parsed(Sector)]
+Demand = Annotated[PhysicalDemand, _parsed(PhysicalDemand)]
+RestrictionName = Annotated[Restriction, _parsed(Restriction)]
+BarrierName = Annotated[Barrier, _parsed(Barrier)]
+GenderName = Annotated[Gender, _parsed(Gender, _GENDER_ALIASES)]
 
 
 def _postcode(value: Any) -> Any:
@@ -127,8 +135,10 @@ def _licence(value: Any) -> Any:
         return value
     code = value.strip().upper()
     if code not in DRIVING_LICENCES:
-        raise ValueError(f"{value!r} is not a Dutch driving-licence category; use one of: "
-                         + ", ".join(DRIVING_LICENCES))
+        raise ValueError(
+            f"{value!r} is not a Dutch driving-licence category; use one of: "
+            + ", ".join(DRIVING_LICENCES)
+        )
     return code
 
 
@@ -333,7 +343,9 @@ def _problems(error: ValidationError) -> list[FieldProblem]:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "record"
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
+        if item["type"] in ("string_too_short", "too_short"):
+            message = "must not be empty"
+        elif item["type"] == "extra_forbidden":
             message = "unknown field; check the column name"
         elif item["type"] == "missing":
             message = "required but missing"

@@ -113,7 +113,7 @@ class PhysicalDemand(StrEnum):
 
 
 class Restriction(StrEnum):
-    """A candidate's restriction; each one rules out the :class:`PhysicalDemand` of the same name."""
+    """A candidate's restriction; each rules out the :class:`PhysicalDemand` of the same name."""
 
     NO_HEAVY_LIFTING = "no_heavy_lifting"
     NO_NIGHT_SHIFTS = "no_night_shifts"

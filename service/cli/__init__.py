@@ -20,7 +20,14 @@ from service.settings import get_settings
 __all__ = ["build_parser", "main"]
 
 # Command modules, in the order their commands appear in ``werkmatch --help``.
-_COMMAND_MODULES = ("service.cli._data", "service.cli._synth", "service.cli._serve", "service.cli._about")
+_COMMAND_MODULES = (
+    "service.cli._data",
+    "service.cli._synth",
+    "service.cli._occupations",
+    "service.cli._matching",
+    "service.cli._serve",
+    "service.cli._about",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
