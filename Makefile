@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR := var/demo
 export WERKMATCH_DATABASE_URL ?= sqlite:///werkmatch.db
 
-.PHONY: install demo test check bench clean
+.PHONY: install demo test test-postgres check bench clean
 
 # torch is installed first and pinned to the local CPU wheel: left to pip, sentence-transformers
 # would pull the newest torch with several GB of CUDA packages.
@@ -24,6 +24,16 @@ demo: install
 
 test: install
 	$(PY) -m pytest -q
+
+# The same suite on PostgreSQL: every test gets a database of its own on the server named by
+# WERKMATCH_TEST_DATABASE_URL (postgresql+psycopg://USER:PASSWORD@HOST:PORT/postgres, a user
+# that may create databases). `bash .ci/with-postgres make test-postgres` starts a throw-away
+# server for it. PYTEST_ARGS=--database-tests-only skips the tests that never touch it.
+test-postgres: install
+	@test -n "$$WERKMATCH_TEST_DATABASE_URL" || { \
+		echo "test-postgres: set WERKMATCH_TEST_DATABASE_URL, or run: bash .ci/with-postgres make test-postgres" >&2; \
+		exit 2; }
+	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 check: install
 	$(VENV)/bin/ruff check .

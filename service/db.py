@@ -18,7 +18,8 @@ record's moment, so naive and offset-carrying times are both kept exactly as giv
 The schema itself is created and evolved by the Alembic migrations in
 :mod:`service.migrations`, never by ``metadata.create_all``; :data:`metadata` describes the
 current head so code and tests can query it. The SQL is kept portable: the same tables run on
-SQLite (the default) and on PostgreSQL.
+SQLite (the default) and on PostgreSQL (``postgresql+psycopg://user:password@host:5432/db``,
+driver psycopg 3), where :func:`engine_from_settings` pools connections and sets timeouts.
 """
 
 from __future__ import annotations
@@ -43,11 +44,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
+from service.settings import Settings
+
 __all__ = [
     "candidate_protected",
     "candidates",
     "create_db_engine",
     "employers",
+    "engine_from_settings",
     "metadata",
     "outcomes",
     "vacancies",
@@ -156,6 +160,40 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    """The engine for ``settings.database_url``, pooled and with timeouts on a database server.
+
+    SQLite gets :func:`create_db_engine` as it is. On a server (PostgreSQL) each process keeps
+    ``db_pool_size`` connections open and opens up to ``db_max_overflow`` more under load; a
+    request waits at most ``db_pool_timeout_s`` for one. Every connection is pinged before use
+    and replaced after ``db_pool_recycle_s``, so a restarted server or a connection a firewall
+    dropped costs a reconnect, not a failed request. Connecting gives up after
+    ``db_connect_timeout_s``; PostgreSQL cancels any statement running longer than
+    ``db_statement_timeout_ms`` (sent as a connection option, so it holds from the first query).
+    """
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        return create_db_engine(settings.database_url)
+    kwargs: dict[str, Any] = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_s,
+        "pool_recycle": settings.db_pool_recycle_s,
+        "pool_pre_ping": True,
+    }
+    if url.get_backend_name() == "postgresql":
+        options = f"-c statement_timeout={settings.db_statement_timeout_ms}"
+        given = url.query.get("options")  # options in the URL itself are kept, after ours
+        if given:
+            options += " " + (given if isinstance(given, str) else " ".join(given))
+        kwargs["connect_args"] = {
+            "connect_timeout": settings.db_connect_timeout_s,
+            "application_name": "werkmatch",
+            "options": options,
+        }
+    return create_db_engine(settings.database_url, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -52,8 +52,8 @@ from features.records import (
 from service.db import (
     candidate_protected,
     candidates,
-    create_db_engine,
     employers,
+    engine_from_settings,
     outcomes,
     vacancies,
 )
@@ -475,8 +475,12 @@ def _upsert_rows(
 
 
 def open_store(settings: Settings) -> Store:
-    """Connect to ``settings.database_url`` and bring its schema up to date (Alembic head)."""
-    engine = create_db_engine(settings.database_url)
+    """Connect to ``settings.database_url`` and bring its schema up to date (Alembic head).
+
+    The engine's pool and timeouts come from the ``db_*`` settings (see
+    :func:`service.db.engine_from_settings`).
+    """
+    engine = engine_from_settings(settings)
     with engine.begin() as conn:
         upgrade_to_head(conn)
     return Store(engine)

@@ -42,8 +42,20 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+# Key of the PostgreSQL advisory lock taken while migrating (any fixed number; "wm" + 1).
+_MIGRATION_LOCK = 0x776D_0001
+
+
 def upgrade_to_head(connection: Connection) -> None:
-    """Apply every migration not yet applied, inside the caller's transaction."""
+    """Apply every migration not yet applied, inside the caller's transaction.
+
+    On PostgreSQL, processes starting together (several app containers) migrate one at a time:
+    each waits for a transaction-scoped advisory lock, so the later ones find the schema at
+    head. Migrations there run without the statement timeout, as they may rewrite big tables.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
     config = alembic_config(connection)
     # Alembic logs every step at INFO; one line of our own says what happened.
     alembic_logger = logging.getLogger("alembic")
