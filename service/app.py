@@ -1,7 +1,8 @@
 """The werkmatch web application: JSON API, web pages and health check.
 
-Build it with :func:`create_app` and your settings; the store and the taxonomy are opened once,
-in the app's lifespan, and reach routes through the dependencies in :mod:`service.deps`::
+Build it with :func:`create_app` and your settings; the store, the taxonomy and the matching
+engine (:mod:`service.engine`: profiles of every record, the text encoder) are made once, in the
+app's lifespan, and reach routes through the dependencies in :mod:`service.deps`::
 
     app = create_app(get_settings())
     uvicorn.run(app, host=settings.host, port=settings.port)
@@ -20,9 +21,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.engine import make_url
 
+from features.embedding import Encoder
 from features.taxonomy import load_taxonomy
 from service.api import router as api_router
-from service.deps import StoreDep, TaxonomyDep
+from service.deps import EngineDep, StoreDep, TaxonomyDep
+from service.engine import MatchingEngine
 from service.errors import install_error_handlers
 from service.settings import Settings
 from service.storage import KINDS, open_store
@@ -49,10 +52,17 @@ class Health(BaseModel):
     counts: dict[str, int]
     taxonomy: str
     version: str
+    encoder: str | None = None
+    """The text encoder matching uses: the multilingual model, or the hashing fallback."""
+    today: str | None = None
+    """The date matching treats as today (ISO); set for demo data, else the real date."""
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The application for ``settings``: pages at ``/``, JSON under ``/api``, docs at ``/docs``."""
+def create_app(settings: Settings, *, encoder: Encoder | None = None) -> FastAPI:
+    """The application for ``settings``: pages at ``/``, JSON under ``/api``, docs at ``/docs``.
+
+    ``encoder`` replaces the text encoder matching would choose (tests pass a small one).
+    """
     app_version = werkmatch_version()
 
     @asynccontextmanager
@@ -60,6 +70,11 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.settings = settings
         app.state.taxonomy = load_taxonomy()
         app.state.store = open_store(settings)
+        engine = MatchingEngine(
+            settings, app.state.store, encoder=encoder, taxonomy=app.state.taxonomy
+        )
+        app.state.engine = engine
+        engine.matcher()  # build now, so the first page does not wait for it
         logger.info(
             "werkmatch %s ready: database %s, %s",
             app_version,
@@ -85,7 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
         tags=["service"],
         responses={503: {"model": Health, "description": "The database cannot be queried"}},
     )
-    def health(store: StoreDep, taxonomy: TaxonomyDep) -> Any:
+    def health(store: StoreDep, taxonomy: TaxonomyDep, engine: EngineDep) -> Any:
         """Liveness and readiness: 200 when the database answers, 503 when it does not."""
         try:
             counts = {kind: store.count(kind) for kind in KINDS}
@@ -97,6 +112,8 @@ def create_app(settings: Settings) -> FastAPI:
                 counts={},
                 taxonomy=taxonomy.version,
                 version=app_version,
+                encoder=engine.encoder_description,
+                today=engine.today().isoformat(),
             )
             return JSONResponse(body.model_dump(), status_code=503)
         return Health(
@@ -105,6 +122,8 @@ def create_app(settings: Settings) -> FastAPI:
             counts=counts,
             taxonomy=taxonomy.version,
             version=app_version,
+            encoder=engine.encoder_description,
+            today=engine.today().isoformat(),
         )
 
     app.include_router(api_router)

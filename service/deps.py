@@ -16,18 +16,21 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, Request
 
 from features.taxonomy import Taxonomy
+from service.engine import MatchingEngine
 from service.settings import Settings
 from service.storage import Store
 
 __all__ = [
     "LANGUAGES",
     "LANGUAGE_COOKIE",
+    "EngineDep",
     "Language",
     "LanguageDep",
     "SettingsDep",
     "StoreDep",
     "TaxonomyDep",
     "get_app_settings",
+    "get_engine",
     "get_language",
     "get_store",
     "get_taxonomy",
@@ -57,6 +60,12 @@ def get_taxonomy(request: Request) -> Taxonomy:
     return taxonomy
 
 
+def get_engine(request: Request) -> MatchingEngine:
+    """The matching engine built in the app's lifespan."""
+    engine: MatchingEngine = request.app.state.engine
+    return engine
+
+
 def get_language(
     request: Request,
     lang: Annotated[
@@ -78,3 +87,4 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 TaxonomyDep = Annotated[Taxonomy, Depends(get_taxonomy)]
 LanguageDep = Annotated[Language, Depends(get_language)]
+EngineDep = Annotated[MatchingEngine, Depends(get_engine)]

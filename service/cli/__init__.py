@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "service.cli._synth",
     "service.cli._occupations",
     "service.cli._matching",
+    "service.cli._models",
     "service.cli._serve",
     "service.cli._about",
 )

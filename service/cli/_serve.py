@@ -10,12 +10,15 @@
    (``WERKMATCH_DATABASE_URL``), logging counts, rows per second and elapsed time. Import is an
    upsert, so a second run stores nothing twice;
 3. serve the web pages and the API on ``http://HOST:PORT`` (settings: 127.0.0.1:8000), unless
-   ``--no-serve``.
+   ``--no-serve``. Matching then treats the data's reference date (``SynthConfig.reference_date``,
+   in the manifest) as today, unless the settings name a date (``WERKMATCH_TODAY``), so the
+   generated open vacancies are open whatever the real date is.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -251,9 +254,23 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     status = 1 if any(report.rejected for report in reports) else 0
     if status:
         logger.warning("some demo rows were rejected; see the messages above")
-    if not args.no_serve:
-        serve(_with_address(args, settings))
+    if args.no_serve:
+        logger.info(
+            "the demo data's date is %s: give matching commands --today %s (or set "
+            "WERKMATCH_TODAY) so its open vacancies count as open",
+            *[_synth_config(parameters).reference_date.isoformat()] * 2,
+        )
+    else:
+        serve(_demo_today(_with_address(args, settings), _synth_config(parameters).reference_date))
     return status
+
+
+def _demo_today(settings: Settings, reference_date: dt.date) -> Settings:
+    """``settings`` with ``today`` set to the demo data's date, unless the settings set one."""
+    if settings.today is not None:
+        return settings
+    logger.info("demo data: matching treats %s as today", reference_date.isoformat())
+    return Settings.model_validate({**settings.model_dump(), "today": reference_date})
 
 
 # -- registration -----------------------------------------------------------------------------

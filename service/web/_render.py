@@ -105,11 +105,14 @@ def render(
     status_code: int = 200,
 ) -> Response:
     """Render ``template`` in ``language``; remember a language chosen with ``?lang=``."""
+    settings = getattr(request.app.state, "settings", None)
     full = {
         "lang": language,
         "t": translator(language),
         "switch_urls": _switch_urls(request),
         "current_path": request.url.path,
+        # a set date (demo data): every page says which date matching treats as today
+        "fixed_today": settings.today if settings is not None else None,
         **context,
     }
     response = templates.TemplateResponse(request, template, full, status_code=status_code)

@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 from features.vocabulary import (
@@ -73,9 +74,15 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "home.counts": ("Aantallen", "Counts"),
     "home.taxonomy": ("Taxonomie", "Taxonomy"),
-    "home.matching.later": (
-        "Matching is nog niet beschikbaar.",
-        "Matching is not available yet.",
+    "home.matching": (
+        "Open een vacature voor de beste kandidaten, of een kandidaat voor passende vacatures, "
+        "werkgevers om te benaderen en loopbaanpaden.",
+        "Open a vacancy for its best candidates, or a candidate for fitting vacancies, employers "
+        "to approach and career paths.",
+    ),
+    "demo.today": (
+        "Demodata: datum van vandaag is {date}.",
+        "Demo data: today's date is {date}.",
     ),
     "count.candidates": ("kandidaten", "candidates"),
     "count.vacancies": ("vacatures", "vacancies"),
@@ -177,6 +184,77 @@ LABELS: dict[str, tuple[str, str]] = {
         "The database holds no vacancies of this employer.",
     ),
     "back.to.list": ("Terug naar de lijst", "Back to the list"),
+    # matching
+    "match.shortlist": ("Beste kandidaten", "Best candidates"),
+    "match.shortlist.intro": (
+        "De {n} kandidaten die het best passen, van {pool} in totaal. werkmatch doet een "
+        "voorstel; u beslist.",
+        "The {n} candidates who fit best, out of {pool}. werkmatch suggests; you decide.",
+    ),
+    "match.closed": (
+        "Deze vacature is gesloten op {date}.",
+        "This vacancy closed on {date}.",
+    ),
+    "match.none": (
+        "Er zijn geen kandidaten die aan alle harde eisen voldoen.",
+        "No candidate meets every hard requirement.",
+    ),
+    "match.excluded": ("Uitgesloten door een harde eis", "Excluded by a hard requirement"),
+    "match.candidate": ("Kandidaat {id}", "Candidate {id}"),
+    "match.rank": ("Nummer {rank}", "Number {rank}"),
+    "match.score": ("Score", "Score"),
+    "match.score.scale": ("van 0 tot 1", "from 0 to 1"),
+    "match.bar.label": ("Opbouw van de score", "How the score is made up"),
+    "match.factors": ("Alle factoren", "All factors"),
+    "match.factor": ("Factor", "Factor"),
+    "match.value": ("Waarde", "Value"),
+    "match.weight": ("Gewicht", "Weight"),
+    "match.contribution": ("Bijdrage", "Contribution"),
+    "match.matched": ("Gevonden vaardigheden", "Skills found"),
+    "match.requirement": ("Gevraagd", "Asked for"),
+    "match.phrase": ("Kandidaat noemt", "Candidate says"),
+    "match.esco": ("ESCO-vaardigheid", "ESCO skill"),
+    "match.method": ("Hoe gevonden", "How found"),
+    "match.missing": ("Ontbrekende vereiste vaardigheden", "Missing required skills"),
+    "match.travel": ("Reistijd", "Travel time"),
+    "match.unreachable": ("niet bereikbaar", "not reachable"),
+    "match.education": ("Opleiding", "Education"),
+    "match.level": ("Werkniveau", "Job level"),
+    "match.why": ("Uitleg", "Explanation"),
+    "match.recommended": ("Passende vacatures", "Fitting vacancies"),
+    "match.recommended.intro": (
+        "De {n} open vacatures die het best passen, van {pool} in totaal.",
+        "The {n} open vacancies that fit best, out of {pool}.",
+    ),
+    "match.recommended.none": (
+        "Er zijn geen open vacatures die aan alle harde eisen voldoen.",
+        "No open vacancy meets every hard requirement.",
+    ),
+    "match.vacancy": ("Vacature {id}", "Vacancy {id}"),
+    "match.employers": ("Werkgevers om te benaderen", "Employers to approach"),
+    "match.employers.intro": (
+        "Ook werkgevers zonder open vacature: de verborgen arbeidsmarkt.",
+        "Also employers without an open vacancy: the hidden job market.",
+    ),
+    "match.employers.none": (
+        "Geen werkgevers gevonden die passen en bereikbaar zijn.",
+        "No employers found that fit and can be reached.",
+    ),
+    "match.open_vacancies": ("Open vacatures", "Open vacancies"),
+    "match.reasons": ("Waarom", "Why"),
+    "match.paths": ("Loopbaanpaden", "Career paths"),
+    "match.paths.intro": (
+        "Beroepen binnen bereik, met wat de kandidaat al kan en wat nog te leren is.",
+        "Occupations within reach, with what the candidate can already do and what to learn.",
+    ),
+    "match.paths.none": (
+        "Geen loopbaanpaden gevonden: er zijn te weinig herkende vaardigheden.",
+        "No career paths found: too few recognised skills.",
+    ),
+    "match.path.overlap": ("{p}% van de kernvaardigheden", "{p}% of the essential skills"),
+    "match.path.has": ("Kan al", "Can already"),
+    "match.path.learn": ("Nog te leren", "Still to learn"),
+    "match.path.nothing": ("niets", "nothing"),
     # rung meanings (participatieladder)
     "rung.1": ("geïsoleerd", "isolated"),
     "rung.2": ("sociale contacten buiten de deur", "social contacts outside the home"),
@@ -322,6 +400,21 @@ _LANGUAGE_NAMES: dict[str, tuple[str, str]] = {
 
 _INDEX = {"nl": 0, "en": 1}
 
+_MONTHS: tuple[tuple[str, str], ...] = (
+    ("januari", "January"),
+    ("februari", "February"),
+    ("maart", "March"),
+    ("april", "April"),
+    ("mei", "May"),
+    ("juni", "June"),
+    ("juli", "July"),
+    ("augustus", "August"),
+    ("september", "September"),
+    ("oktober", "October"),
+    ("november", "November"),
+    ("december", "December"),
+)
+
 
 def translate(key: str, language: str, /, **values: object) -> str:
     """The label ``key`` in ``language`` (``nl`` or ``en``), with ``{placeholders}`` filled in."""
@@ -357,6 +450,11 @@ class Translator:
 
     def language_name(self, code: str) -> str:
         return language_name(code, self.language)
+
+    def date(self, value: dt.date) -> str:
+        """A date as the reader writes it: ``5 januari 2026``, ``5 January 2026``."""
+        month = _MONTHS[value.month - 1][_INDEX.get(self.language, 0)]
+        return f"{value.day} {month} {value.year}"
 
     def number(self, value: float) -> str:
         """A number as the reader writes it: ``2,5`` in Dutch, ``2.5`` in English."""

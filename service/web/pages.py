@@ -1,8 +1,12 @@
 """The web pages: an overview, and lists and profiles of candidates, vacancies and employers.
 
 Paths are Dutch, as the people who use them speak (``/kandidaten``, ``/vacatures``,
-``/werkgevers``). Pages never show protected attributes or barriers, and show nothing about
-matches until matching exists.
+``/werkgevers``). Pages never show protected attributes or barriers.
+
+A vacancy's page shows its shortlist (the best candidates, each explained, and who was excluded
+by which hard requirement); a candidate's page shows recommended vacancies, employers to
+approach and career paths with the skills still missing. Matches come from the engine built
+in the app's lifespan (:mod:`service.engine`).
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from features.errors import UnknownEntityError
 from features.records import Candidate, Employer, Vacancy
 from features.taxonomy import Taxonomy
 from features.vocabulary import EducationLevel
-from service.deps import LanguageDep, StoreDep, TaxonomyDep
+from service.deps import EngineDep, LanguageDep, StoreDep, TaxonomyDep
+from service.presenting import exclusion_summary
 from service.storage import KINDS, Store
+from service.web._matches import career_path_views, employer_views, match_views
 from service.web._render import PAGE_SIZE, Pager, render
 from service.web.i18n import translate
 
@@ -31,6 +37,11 @@ logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 PageNumber = Annotated[int, Query(ge=1, le=10_000_000, description="1-based page number")]
+
+SHOWN_MATCHES = 10
+"""Candidates on a vacancy page, vacancies on a candidate page."""
+SHOWN_SUGGESTIONS = 5
+"""Employers and career paths on a candidate page."""
 
 
 @dataclass(frozen=True)
@@ -99,9 +110,11 @@ def candidate(
     candidate_id: str,
     store: StoreDep,
     taxonomy: TaxonomyDep,
+    engine: EngineDep,
     lang: LanguageDep,
 ) -> Response:
-    """A candidate's profile, without protected attributes or barriers."""
+    """A candidate's profile, without protected attributes or barriers, with recommended
+    vacancies, employers to approach and career paths."""
     record = cast(Candidate, store.get("candidates", candidate_id))
     # Build the view from explicit fields only, so nothing protected can slip into a template.
     missing = []
@@ -114,8 +127,34 @@ def candidate(
         for job in record.work_history
     ]
     missing_text = "; ".join(translate(key, lang) for key in missing)
-    context = {"c": record, "history": history, "missing_text": missing_text}
+    recommended = engine.recommend(record.id, top_k=SHOWN_MATCHES)
+    names = _employer_names(store, {m.employer_id for m in recommended.matches})
+    context = {
+        "c": record,
+        "history": history,
+        "missing_text": missing_text,
+        "recommendations": match_views(recommended.matches, lang, names),
+        "recommendations_excluded": exclusion_summary(recommended.excluded, lang),
+        "recommendations_pool": recommended.pool_size,
+        "employer_suggestions": employer_views(
+            engine.employers(record.id, top_k=SHOWN_SUGGESTIONS), lang
+        ),
+        "career_paths": career_path_views(
+            engine.career_paths(record.id, top_k=SHOWN_SUGGESTIONS), taxonomy, lang
+        ),
+    }
     return render(request, "candidate.html", context, language=lang)
+
+
+def _employer_names(store: Store, ids: set[str]) -> dict[str, str]:
+    """Names of the employers with these ids (unknown ids are left out)."""
+    names = {}
+    for employer_id in sorted(ids):
+        try:
+            names[employer_id] = cast(Employer, store.get("employers", employer_id)).name
+        except UnknownEntityError:
+            continue
+    return names
 
 
 @router.get("/vacatures", name="vacancies")
@@ -132,19 +171,26 @@ def vacancy(
     vacancy_id: str,
     store: StoreDep,
     taxonomy: TaxonomyDep,
+    engine: EngineDep,
     lang: LanguageDep,
 ) -> Response:
-    """Every field of a vacancy, with a link to its employer."""
+    """Every field of a vacancy, with a link to its employer, and its shortlist."""
     record = cast(Vacancy, store.get("vacancies", vacancy_id))
     employer: Employer | None
     try:
         employer = cast(Employer, store.get("employers", record.employer_id))
     except UnknownEntityError:
         employer = None
+    shortlist = engine.shortlist(record.id, top_k=SHOWN_MATCHES)
+    today = engine.matcher().today
     context = {
         "v": record,
         "employer": employer,
         "facts": _occupation_facts(taxonomy, record.esco_occupation_uri, record.isco, lang),
+        "closed": record.open_until is not None and record.open_until < today,
+        "matches": match_views(shortlist.matches, lang),
+        "excluded": exclusion_summary(shortlist.excluded, lang),
+        "pool_size": shortlist.pool_size,
     }
     return render(request, "vacancy.html", context, language=lang)
 

@@ -140,7 +140,7 @@ def test_health_is_503_with_the_same_shape_when_the_database_fails(
     response = client.get("/health")
     assert response.status_code == 503
     body = response.json()
-    assert set(body) == {"status", "database", "counts", "taxonomy", "version"}
+    assert set(body) == {"status", "database", "counts", "taxonomy", "version", "encoder", "today"}
     assert body["database"] == "error"
     assert body["status"] == "error"
     assert "no/such" not in response.text
@@ -458,11 +458,11 @@ def test_unknown_page_is_a_404_page(client: TestClient, path: str, lang: str, te
     assert text in response.text
 
 
-def test_pages_show_nothing_about_matches(client: TestClient) -> None:
-    for path in ("/kandidaten/K001", "/vacatures/V1", "/werkgevers/E1"):
-        html = client.get(path, params={"lang": "en"}).text.lower()
-        assert "score" not in html
-        assert "shortlist" not in html
+def test_matches_show_on_candidate_and_vacancy_pages_only(client: TestClient) -> None:
+    # details in tests/service/test_matching_pages.py
+    for path in ("/kandidaten/K001", "/vacatures/V1"):
+        assert "Uitgesloten door een harde eis" in client.get(path, params={"lang": "nl"}).text
+    assert "Uitgesloten" not in client.get("/werkgevers/E1", params={"lang": "nl"}).text
 
 
 def test_stylesheet_is_served(client: TestClient) -> None:
