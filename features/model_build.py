@@ -483,6 +483,8 @@ def verify_model_dir(model_dir: Path, *, full: bool = True) -> dict[str, Any]:
 
 
 def _is_current(out: Path, source_sha: str) -> bool:
+    if not out.exists():
+        return False
     try:
         manifest = verify_model_dir(out, full=True)
     except ArtifactError as error:

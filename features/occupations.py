@@ -129,16 +129,16 @@ class LinkWeights:
 # Fitted on the development split by bench/bench_linking.py --fit (never on the test split):
 # pairwise logistic regression for the ranking, then a logistic calibration of the score.
 HYBRID_WEIGHTS = LinkWeights(
-    lexical=4.43,
-    fuzzy=1.4,
-    semantic=28.78,
-    lexical_pref=0.39,
-    semantic_pref=19.82,
-    exact_pref=-1.4,  # an exact preferred label already scores 1 on four other signals
-    bias=-51.5,
+    lexical=4.98,
+    fuzzy=1.25,
+    semantic=26.48,
+    lexical_pref=0.27,
+    semantic_pref=19.6,
+    exact_pref=-1.28,  # an exact preferred label already scores 1 on four other signals
+    bias=-49.28,
 )
 LEXICAL_WEIGHTS = LinkWeights(
-    lexical=8.01,
+    lexical=8.02,
     fuzzy=4.08,
     semantic=0.0,
     lexical_pref=2.89,

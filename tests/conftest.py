@@ -88,6 +88,17 @@ def dialect(database_url: str) -> str:
     return make_url(database_url).get_backend_name()
 
 
+@pytest.fixture(autouse=True)
+def _no_embedding_model_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests use the deterministic hashing encoder unless they name a model folder themselves.
+
+    A fresh clone has the real model after ``make test`` builds it, but not the cache of ESCO
+    label vectors; embedding ~160,000 labels would take many minutes in any test that starts the
+    app. Subprocesses inherit the variable.
+    """
+    monkeypatch.setenv("WERKMATCH_MODEL_DIR", str(tmp_path / "no-embedding-model"))
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings with a fresh database (see :func:`database_url`) and the test's tmp dir."""

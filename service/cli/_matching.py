@@ -97,9 +97,10 @@ def render_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _reasons(labels: Sequence[str]) -> str:
-    """Factor labels without their parenthesised detail, to keep the column narrow."""
-    return _cut("; ".join(re.sub(r"\s*\(.*?\)", "", label) for label in labels))
+def _reasons(labels: Sequence[str], n: int = 2) -> str:
+    """The first ``n`` distinct factor labels without their parenthesised detail (narrow)."""
+    short = dict.fromkeys(re.sub(r"\s*\(.*?\)", "", label) for label in labels)
+    return _cut("; ".join(list(short)[:n]))
 
 
 def _missing(skills: Sequence[str], language: str) -> str:
@@ -122,7 +123,7 @@ def shortlist_text(result: Shortlist, title: str, today: dt.date, language: str)
             str(m.rank),
             m.candidate_id,
             _number(m.score, language),
-            _reasons(strongest_factors(m.explanation, language)),
+            _reasons(strongest_factors(m.explanation, language, n=4)),
             travel_text(m.explanation.travel, language),
             _missing(m.explanation.missing_skills, language),
         ]
@@ -149,7 +150,7 @@ def recommendations_text(result: Recommendations, today: dt.date, language: str)
             m.vacancy_id,
             _cut(m.title, 30),
             _number(m.score, language),
-            _reasons(strongest_factors(m.explanation, language)),
+            _reasons(strongest_factors(m.explanation, language, n=4)),
             travel_text(m.explanation.travel, language),
             _missing(m.explanation.missing_skills, language),
         ]
